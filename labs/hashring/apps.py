@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class HashringConfig(AppConfig):
+    name = "labs.hashring"
+    label = "lab_hashring"

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class RngConfig(AppConfig):
+    name = "labs.rng"
+    label = "lab_rng"
