@@ -11,6 +11,7 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass
+from html.parser import HTMLParser
 
 import markdown
 import nh3
@@ -48,8 +49,28 @@ WORDS_PER_MINUTE = 200
 class Rendered:
     html: str
     toc_html: str
+    text: str  # the visible text, for search indexes and snippets
     headings: tuple[tuple[int, str, str], ...]  # (level, anchor, text)
     reading_minutes: int
+
+
+class _TextExtractor(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+    def handle_starttag(self, tag: str, attrs) -> None:
+        if tag in {"p", "li", "h1", "h2", "h3", "h4", "pre", "td", "th", "br", "div"}:
+            self.parts.append(" ")
+
+
+def visible_text(fragment: str) -> str:
+    parser = _TextExtractor()
+    parser.feed(fragment)
+    return re.sub(r"\s+", " ", "".join(parser.parts)).strip()
 
 
 def slugify_heading(value: str, separator: str = "-") -> str:
@@ -115,9 +136,11 @@ def render(text: str) -> Rendered:
     headings: list[tuple[int, str, str]] = []
     _flatten(md.toc_tokens, headings)
     toc = md.toc if headings else ""
+    clean = sanitize(body)
     return Rendered(
-        html=sanitize(body),
+        html=clean,
         toc_html=sanitize(toc),
+        text=visible_text(re.sub(r'<a class="headerlink"[^>]*>.*?</a>', "", clean)),
         headings=tuple(headings),
         reading_minutes=reading_minutes(text),
     )

@@ -40,7 +40,7 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(language=language)
 
     def for_listing(self) -> ArticleQuerySet:
-        return self.select_related("topic").defer("body", "body_html", "toc_html")
+        return self.select_related("topic").defer("body", "body_html", "toc_html", "body_text")
 
 
 class Article(models.Model):
@@ -60,6 +60,7 @@ class Article(models.Model):
     body = models.TextField(help_text=_("Markdown. Rendered and sanitised when saved."))
     body_html = models.TextField(editable=False, default="")
     toc_html = models.TextField(editable=False, default="")
+    body_text = models.TextField(editable=False, default="", help_text=_("Plain text for search."))
     reading_minutes = models.PositiveSmallIntegerField(editable=False, default=1)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     published_at = models.DateTimeField(null=True, blank=True)
@@ -96,6 +97,7 @@ class Article(models.Model):
         rendered = render(self.body)
         self.body_html = rendered.html
         self.toc_html = rendered.toc_html
+        self.body_text = rendered.text
         self.reading_minutes = rendered.reading_minutes
 
     def save(self, *args, author=None, note: str = "", **kwargs) -> None:

@@ -1,5 +1,5 @@
 from django.urls import path
 
-from articles.search import search_view
+from articles.views import search_view
 
 urlpatterns = [path("", search_view, name="results")]

@@ -9,8 +9,11 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse_lazy
 from django.views.decorators.http import require_http_methods
 
+from kbsite.ratelimit import ratelimit
+
 
 @require_http_methods(["GET", "POST"])
+@ratelimit("signup", "10/m")
 def signup(request):
     form = UserCreationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -24,7 +27,7 @@ def signup(request):
 app_name = "accounts"
 urlpatterns = [
     path("signup/", signup, name="signup"),
-    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("login/", ratelimit("login", "10/m")(auth_views.LoginView.as_view()), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "password/",

@@ -46,3 +46,21 @@ def topic_cards(language: str) -> list[TopicCard]:
             )
         )
     return cards
+
+
+@dataclass(frozen=True)
+class TopicLinks:
+    lab_url: str | None
+    quiz_url: str | None
+
+
+def topic_links(topic: Topic, language: str) -> TopicLinks:
+    """The lab and the published quiz of one topic, for an article page."""
+    from quizzes.models import Quiz
+
+    lab = catalog.get(topic.lab)
+    quiz = Quiz.objects.published().filter(topic=topic, language=language).first()
+    return TopicLinks(
+        lab_url=lab.url() if lab else None,
+        quiz_url=quiz.get_absolute_url() if quiz else None,
+    )
