@@ -16,5 +16,9 @@ class ArticlesConfig(AppConfig):
         def drop_from_index(sender, instance, **kwargs):
             search.unindex_article(instance.pk)
 
-        post_save.connect(keep_index_in_sync, sender=Article, dispatch_uid="articles.index")
-        post_delete.connect(drop_from_index, sender=Article, dispatch_uid="articles.unindex")
+        post_save.connect(
+            keep_index_in_sync, sender=Article, dispatch_uid="articles.index", weak=False
+        )
+        post_delete.connect(
+            drop_from_index, sender=Article, dispatch_uid="articles.unindex", weak=False
+        )

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from django.db import connection
@@ -50,7 +51,8 @@ def parse_query(raw: str) -> Query:
 
     Terms without any letter or digit (only punctuation) are dropped: they match everything.
     """
-    text = " ".join(raw.split())
+    visible = "".join(ch if unicodedata.category(ch)[0] != "C" else " " for ch in raw)
+    text = " ".join(visible.split())
     truncated = len(text) > MAX_QUERY_CHARS
     text = text[:MAX_QUERY_CHARS]
     terms = []
