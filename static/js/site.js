@@ -63,8 +63,20 @@
     initCopyButtons(root);
   }
 
+  // The header's live search results close on Escape and on a click elsewhere.
+  function initSearchPopover() {
+    var popover = document.getElementById("site-search-results");
+    if (!popover) return;
+    var close = function () { popover.innerHTML = ""; };
+    document.addEventListener("keydown", function (event) { if (event.key === "Escape") close(); });
+    document.addEventListener("click", function (event) {
+      if (!event.target.closest(".site-search")) close();
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     initThemeToggle(document);
+    initSearchPopover();
     init(document);
   });
   document.addEventListener("htmx:load", function (event) { init(event.target); });
