@@ -13,6 +13,8 @@ from collections.abc import Callable
 from datetime import datetime
 from functools import wraps
 
+from django.core.cache import cache
+from django.http import HttpResponse
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import get_language
 from django.views.decorators.http import condition
@@ -33,22 +35,48 @@ def private_no_store(response):
     return response
 
 
+PAGE_CACHE_SECONDS = 600
+
+
 def cacheable_page(last_modified: Callable[..., datetime | None]):
-    """Decorate a GET view whose page depends on one timestamp (plus language and viewer).
+    """Decorate a GET view whose page depends on one timestamp (plus path, language, viewer).
 
     ``last_modified(request, **kwargs)`` returns the newest change the page shows, or None
-    when the page does not exist (the view then answers as it would).
+    when the page must not be validated or cached (missing, or a staff preview): the view
+    then answers as it would. Anonymous pages are also kept whole in the cache under their
+    ETag, so a repeat view costs one cheap query and a cache read, not a template render.
     """
 
+    def stamp(request, *args, **kwargs):
+        if not hasattr(request, "_page_stamp"):
+            request._page_stamp = last_modified(request, *args, **kwargs)
+        return request._page_stamp
+
     def etag(request, *args, **kwargs):
-        stamp = last_modified(request, *args, **kwargs)
-        if stamp is None:
+        moment = stamp(request, *args, **kwargs)
+        if moment is None:
             return None
         viewer = request.user.pk if request.user.is_authenticated else "anon"
-        return etag_for(request.get_full_path(), get_language(), stamp.isoformat(), viewer)
+        return etag_for(request.get_full_path(), get_language(), moment.isoformat(), viewer)
 
     def decorator(view):
-        conditional = condition(etag_func=etag, last_modified_func=last_modified)(view)
+        @wraps(view)
+        def cached_view(request, *args, **kwargs):
+            tag = etag(request, *args, **kwargs)
+            if tag is None or request.user.is_authenticated:
+                return view(request, *args, **kwargs)
+            key = f"page:{tag}"
+            hit = cache.get(key)
+            if hit is not None:
+                content, content_type = hit
+                return HttpResponse(content, content_type=content_type)
+            response = view(request, *args, **kwargs)
+            cacheable = response.status_code == 200 and not response.cookies
+            if cacheable and not response.has_header("Cache-Control"):
+                cache.set(key, (response.content, response["Content-Type"]), PAGE_CACHE_SECONDS)
+            return response
+
+        conditional = condition(etag_func=etag, last_modified_func=stamp)(cached_view)
 
         @wraps(view)
         def wrapper(request, *args, **kwargs):
