@@ -685,3 +685,252 @@ def ring_chart(
         )
     parts.append("</svg>")
     return "".join(parts)
+
+
+@dataclass(frozen=True)
+class DiagramNode:
+    """A box in a binding diagram: a name on the left or an object on the right.
+
+    ``detail`` becomes the box's tooltip (the full text when the label is cut short).
+    """
+
+    label: str
+    css_class: str = ""
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class DiagramEdge:
+    """An arrow from ``names[source]`` to ``objects[target]``; ``dashed`` draws it broken."""
+
+    source: int
+    target: int
+    css_class: str = ""
+    dashed: bool = False
+    detail: str = ""
+
+
+def _shorten(label: str, limit: int) -> str:
+    return label if len(label) <= limit else label[: limit - 1] + "…"
+
+
+def binding_diagram(
+    *,
+    title: str,
+    desc: str,
+    names: Sequence[DiagramNode],
+    objects: Sequence[DiagramNode],
+    edges: Sequence[DiagramEdge],
+    legend: Sequence[LegendEntry] = (),
+    note: str = "",
+    max_label: int = 44,
+    chart_id: str | None = None,
+) -> str:
+    """Names on the left, objects on the right, an arrow from each name to its object.
+
+    The picture of Python's assignment model: two names sharing one object get two arrows
+    into one box, and a name still pointing at a replaced object keeps its arrow to the old
+    box. Columns size themselves to their longest label; the shorter column is centred.
+    """
+    if not names and not objects:
+        raise ValueError("a binding diagram needs at least one name or object")
+    for edge in edges:
+        if not (0 <= edge.source < len(names) and 0 <= edge.target < len(objects)):
+            raise ValueError("an edge points outside the names or objects")
+    row, box, pad, gap, margin = 28.0, 22.0, 8.0, 96.0, 6.0
+
+    def column_width(nodes: Sequence[DiagramNode]) -> float:
+        widest = max((text_width(_shorten(n.label, max_label)) for n in nodes), default=0)
+        return max(48.0, widest + 2 * pad)
+
+    name_width, object_width = column_width(names), column_width(objects)
+    name_x = margin
+    object_x = margin + name_width + gap
+    width = object_x + object_width + margin
+    rows = max(len(names), len(objects), 1)
+    body_height = rows * row
+    legend_top = margin + body_height + 10
+    height = legend_top + len(legend) * 18 + (18 if note else 0) + (4 if legend or note else 0)
+
+    def top_of(index: int, count: int) -> float:
+        offset = (rows - count) * row / 2
+        return margin + offset + index * row + (row - box) / 2
+
+    chart_id = _chart_id("bindings", title, chart_id)
+    parts = [_open("bindings", width, height, title, desc, chart_id)]
+
+    def node(kind: str, item: DiagramNode, x: float, y: float, box_width: float) -> str:
+        shown = _shorten(item.label, max_label)
+        tooltip = item.detail or (item.label if shown != item.label else "")
+        title_tag = f"<title>{_text(tooltip)}</title>" if tooltip else ""
+        css = f"{kind} {item.css_class}".strip()
+        return (
+            f'<g class="{_attr(css)}">{title_tag}'
+            f'<rect x="{_num(x)}" y="{_num(y)}" width="{_num(box_width)}" height="{_num(box)}"'
+            ' rx="4" fill="none" stroke="currentColor"/>'
+            f'<text x="{_num(x + pad)}" y="{_num(y + box / 2 + 4)}" fill="currentColor">'
+            f"{_text(shown)}</text></g>"
+        )
+
+    parts.append('<g class="edges">')
+    for edge in edges:
+        x0 = name_x + name_width
+        y0 = top_of(edge.source, len(names)) + box / 2
+        x1 = object_x - 2
+        y1 = top_of(edge.target, len(objects)) + box / 2
+        bend = gap / 2
+        dash = ' stroke-dasharray="5 4"' if edge.dashed else ""
+        css = f"edge {edge.css_class}".strip()
+        title_tag = f"<title>{_text(edge.detail)}</title>" if edge.detail else ""
+        parts.append(
+            f'<g class="{_attr(css)}">{title_tag}'
+            f'<path d="M{_num(x0)} {_num(y0)}C{_num(x0 + bend)} {_num(y0)} {_num(x1 - bend)}'
+            f' {_num(y1)} {_num(x1 - 7)} {_num(y1)}" fill="none" stroke="currentColor"'
+            f' stroke-width="1.5"{dash}/>'
+            f'<path d="M{_num(x1)} {_num(y1)}l-8 -4v8z" fill="currentColor"/></g>'
+        )
+    parts.append("</g>")
+    parts.append('<g class="names">')
+    for index, item in enumerate(names):
+        parts.append(node("name", item, name_x, top_of(index, len(names)), name_width))
+    parts.append("</g>")
+    parts.append('<g class="objects">')
+    for index, item in enumerate(objects):
+        parts.append(node("object", item, object_x, top_of(index, len(objects)), object_width))
+    parts.append("</g>")
+    parts += _legend(legend, margin, legend_top + 6)
+    if note:
+        note_y = legend_top + len(legend) * 18 + 10
+        parts.append(
+            f'<text class="note" x="{_num(margin)}" y="{_num(note_y)}" fill="currentColor">'
+            f"{_text(note)}</text>"
+        )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+# ----------------------------------------------------------------------------------------
+# Points of the unit cube seen from a chosen direction
+
+_CUBE_EDGES = (
+    ((0, 0, 0), (1, 0, 0)), ((0, 0, 0), (0, 1, 0)), ((0, 0, 0), (0, 0, 1)),
+    ((1, 0, 0), (1, 1, 0)), ((1, 0, 0), (1, 0, 1)), ((0, 1, 0), (1, 1, 0)),
+    ((0, 1, 0), (0, 1, 1)), ((0, 0, 1), (1, 0, 1)), ((0, 0, 1), (0, 1, 1)),
+    ((1, 1, 0), (1, 1, 1)), ((1, 0, 1), (1, 1, 1)), ((0, 1, 1), (1, 1, 1)),
+)  # fmt: skip
+
+
+def _unit(vector: Sequence[float], what: str) -> tuple[float, float, float]:
+    if len(vector) != 3:
+        raise ValueError(f"{what} must have three components")
+    _check_finite(vector, what)
+    length = math.sqrt(sum(c * c for c in vector))
+    if length == 0:
+        raise ValueError(f"{what} must not be the zero vector")
+    return (vector[0] / length, vector[1] / length, vector[2] / length)
+
+
+def projection_scatter(
+    *,
+    title: str,
+    desc: str,
+    points: Sequence[tuple[float, float, float]],
+    horizontal: Sequence[float],
+    vertical: Sequence[float],
+    axis_names: tuple[str, str, str] = ("x", "y", "z"),
+    guides: Sequence[tuple[float, str]] = (),
+    point_class: str = "series-0",
+    point_size: float = 1.5,
+    chart_id: str | None = None,
+    width: float = 400,
+    height: float = 400,
+) -> str:
+    """Points of the unit cube [0, 1]³ in orthogonal projection: each point p is drawn at
+    (p·h, p·v) for the unit vectors along ``horizontal`` and ``vertical`` (which must be
+    perpendicular), both axes at the same scale, so the picture is a true view of the cube.
+
+    The cube's twelve edges are drawn, and its three edges from the origin are labelled with
+    ``axis_names`` so the reader sees which way it is turned. ``guides`` are vertical lines at
+    given distances along ``horizontal`` (e.g. where parallel planes cross the view edge-on),
+    each with a short label under the cube. Points are tiny squares in one path, as in
+    :func:`scatter`.
+    """
+    h, v = _unit(horizontal, "horizontal"), _unit(vertical, "vertical")
+    if abs(sum(a * b for a, b in zip(h, v, strict=True))) > 1e-9:
+        raise ValueError("horizontal and vertical must be perpendicular")
+    _check_finite([c for p in points for c in p], "projected points")
+    _check_finite([g for g, _ in guides], "guide positions")
+
+    def project(p: Sequence[float]) -> tuple[float, float]:
+        return (
+            p[0] * h[0] + p[1] * h[1] + p[2] * h[2],
+            p[0] * v[0] + p[1] * v[1] + p[2] * v[2],
+        )
+
+    corners = [project((x, y, z)) for x in (0, 1) for y in (0, 1) for z in (0, 1)]
+    low_x, high_x = min(c[0] for c in corners), max(c[0] for c in corners)
+    low_y, high_y = min(c[1] for c in corners), max(c[1] for c in corners)
+    margin, label_room = 24.0, 20.0 if guides else 0.0
+    scale = min(
+        (width - 2 * margin) / max(high_x - low_x, 1e-9),
+        (height - 2 * margin - label_room) / max(high_y - low_y, 1e-9),
+    )
+    offset_x = (width - (high_x - low_x) * scale) / 2
+    offset_y = (height - label_room - (high_y - low_y) * scale) / 2
+
+    def screen(p: Sequence[float]) -> tuple[float, float]:
+        x, y = project(p)
+        return offset_x + (x - low_x) * scale, offset_y + (high_y - y) * scale
+
+    chart_id = _chart_id("projection", title, chart_id)
+    parts = [_open("projection", width, height, title, desc, chart_id)]
+    edges = []
+    for start, end in _CUBE_EDGES:
+        (x0, y0), (x1, y1) = screen(start), screen(end)
+        edges.append(f"M{_num(x0)} {_num(y0)}L{_num(x1)} {_num(y1)}")
+    parts.append(
+        f'<path class="grid" d="{"".join(edges)}" stroke="currentColor" stroke-width="0.8"'
+        ' fill="none"/>'
+    )
+    if guides:
+        bottom = height - label_room
+        parts.append(
+            '<g class="grid" stroke="currentColor" stroke-width="0.5" stroke-dasharray="2 3">'
+        )
+        for position, _ in guides:
+            x = _num(offset_x + (position - low_x) * scale)
+            parts.append(f'<path d="M{x} {_num(offset_y)}V{_num(bottom)}"/>')
+        parts.append("</g>")
+        parts.append('<g class="tick-label" fill="currentColor" text-anchor="middle">')
+        for position, label in guides:
+            x = _num(offset_x + (position - low_x) * scale)
+            parts.append(f'<text x="{x}" y="{_num(height - 6)}">{_text(label)}</text>')
+        parts.append("</g>")
+    half = point_size / 2
+    path = "".join(
+        f"M{_num(x - half)} {_num(y)}h{_num(point_size)}" for x, y in (screen(p) for p in points)
+    )
+    if path:
+        parts.append(
+            f'<path class="{_attr(point_class)}" d="{path}" stroke="currentColor"'
+            f' stroke-width="{_num(point_size)}" fill="none"/>'
+        )
+    origin = screen((0, 0, 0))
+    parts.append('<g class="axis">')
+    for i, name in enumerate(axis_names):
+        tip = screen(tuple(1.0 if k == i else 0.0 for k in range(3)))
+        dx, dy = tip[0] - origin[0], tip[1] - origin[1]
+        length = math.hypot(dx, dy)
+        parts.append(
+            f'<path d="M{_num(origin[0])} {_num(origin[1])}L{_num(tip[0])} {_num(tip[1])}"'
+            ' stroke="currentColor" stroke-width="1.5"/>'
+        )
+        if length > 1:  # an axis seen end-on has no room for its name
+            lx, ly = tip[0] + dx / length * 10, tip[1] + dy / length * 10 + 4
+            parts.append(
+                f'<text class="axis-label" x="{_num(lx)}" y="{_num(ly)}" fill="currentColor"'
+                f' text-anchor="middle">{_text(name)}</text>'
+            )
+    parts.append("</g>")
+    parts.append("</svg>")
+    return "".join(parts)

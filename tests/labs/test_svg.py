@@ -250,3 +250,142 @@ def test_series_classes_cycle_through_twelve_colours():
     assert svg.series_class(0) == "series-0"
     assert svg.series_class(11) == "series-11"
     assert svg.series_class(12) == "series-0"
+
+
+# --- projection_scatter (the RNG lab's 3-D views) ------------------------------------------
+
+RANDU_NORMAL = (9, -6, 1)
+
+
+def test_projection_scatter_is_accessible_and_csp_safe():
+    markup = svg.projection_scatter(
+        title=NASTY,
+        desc=NASTY,
+        points=[(0.1, 0.2, 0.3), (0.9, 0.5, 0.0)],
+        horizontal=RANDU_NORMAL,
+        vertical=(2, 3, 0),
+        guides=[(0.5, "k<1>")],
+    )
+    root = parse(markup)
+    assert_house_rules(markup)
+    assert "k&lt;1&gt;" in markup
+    assert [t.text for t in root.iter(f"{NS}text") if "axis-label" in (t.get("class") or "")] == [
+        "x",
+        "y",
+        "z",
+    ]
+
+
+def test_points_on_one_plane_seen_edge_on_share_one_screen_column():
+    # Every point with 9x - 6y + z = 1 lands at the same horizontal position when the view's
+    # horizontal axis is the plane's normal.
+    points = [(x, y, 1 - 9 * x + 6 * y) for x, y in ((0.1, 0.05), (0.12, 0.1), (0.15, 0.2))]
+    markup = svg.projection_scatter(
+        title="t", desc="d", points=points, horizontal=RANDU_NORMAL, vertical=(2, 3, 0)
+    )
+    point_path = [p for p in parse(markup).iter(f"{NS}path") if p.get("class") == "series-0"][0]
+    starts = re.findall(r"M(-?[\d.]+) (-?[\d.]+)h", point_path.get("d"))
+    assert len(starts) == 3
+    assert len({x for x, _ in starts}) == 1
+    assert len({y for _, y in starts}) == 3
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"horizontal": (1, 0, 0), "vertical": (1, 1, 0)},  # not perpendicular
+        {"horizontal": (0, 0, 0), "vertical": (0, 1, 0)},
+        {"horizontal": (1, 0), "vertical": (0, 1, 0)},
+        {"horizontal": (1, 0, 0), "vertical": (0, 1, 0), "points": [(math.nan, 0, 0)]},
+    ],
+)
+def test_projection_scatter_rejects_bad_views_and_points(kwargs):
+    arguments = {"title": "t", "desc": "d", "points": [(0.5, 0.5, 0.5)], **kwargs}
+    with pytest.raises(ValueError):
+        svg.projection_scatter(**arguments)
+
+
+def binding_diagram_example() -> str:
+    return svg.binding_diagram(
+        title=NASTY,
+        desc="names and objects",
+        names=[
+            svg.DiagramNode("greet", "stale"),
+            svg.DiagramNode("demo.greet"),
+            svg.DiagramNode("alias <&>"),
+        ],
+        objects=[
+            svg.DiagramNode("function demo.greet (run 1, v1)", "stale"),
+            svg.DiagramNode("function demo.greet (run 2, v2)", detail="<function greet>"),
+        ],
+        edges=[
+            svg.DiagramEdge(0, 0, "stale", dashed=True, detail="greet → old"),
+            svg.DiagramEdge(1, 1),
+            svg.DiagramEdge(2, 1),
+        ],
+        legend=[svg.LegendEntry("stale", "edge stale", dashed=True)],
+        note="…and 3 more names",
+    )
+
+
+def test_binding_diagram_is_accessible_scalable_and_csp_safe():
+    markup = binding_diagram_example()
+    root = parse(markup)
+    assert_house_rules(markup)
+    assert "chart-bindings" in root.get("class").split()
+    assert root.find(f"{NS}title").text == NASTY
+    assert "alias &lt;&amp;&gt;" in markup
+
+
+def test_binding_diagram_draws_one_arrow_per_name_and_marks_stale_ones():
+    root = parse(binding_diagram_example())
+    groups = {g.get("class"): g for g in root.iter(f"{NS}g")}
+    edges = list(groups["edges"])
+    assert len(edges) == 3
+    stale = [g for g in edges if "stale" in g.get("class").split()]
+    assert len(stale) == 1
+    assert stale[0].find(f"{NS}path").get("stroke-dasharray")
+    assert stale[0].find(f"{NS}title").text == "greet → old"
+    assert "object stale" in groups
+    texts = [t.text for t in root.iter(f"{NS}text")]
+    assert "function demo.greet (run 1, v1)" in texts
+    assert "function demo.greet (run 2, v2)" in texts
+    assert "…and 3 more names" in texts
+
+
+def test_binding_diagram_two_names_for_one_object_end_at_the_same_box():
+    root = parse(binding_diagram_example())
+    edges = next(list(g) for g in root.iter(f"{NS}g") if g.get("class") == "edges")
+    ends = [re.findall(r"[\d.]+", e.findall(f"{NS}path")[1].get("d"))[:2] for e in edges]
+    assert ends[1] == ends[2] != ends[0]
+
+
+def test_binding_diagram_cuts_long_labels_and_keeps_them_in_a_tooltip():
+    long_label = "instance of class " + "x" * 80
+    markup = svg.binding_diagram(
+        title="t",
+        desc="d",
+        names=[svg.DiagramNode("obj")],
+        objects=[svg.DiagramNode(long_label)],
+        edges=[svg.DiagramEdge(0, 0)],
+        max_label=30,
+    )
+    root = parse(markup)
+    shown = [t.text for t in root.iter(f"{NS}text")]
+    assert any(text.endswith("…") and len(text) == 30 for text in shown)
+    assert long_label in [t.text for t in root.iter(f"{NS}title")]
+
+
+@pytest.mark.parametrize(
+    "edges",
+    [[svg.DiagramEdge(1, 0)], [svg.DiagramEdge(0, 1)], [svg.DiagramEdge(-1, 0)]],
+)
+def test_binding_diagram_refuses_arrows_to_nowhere(edges):
+    with pytest.raises(ValueError):
+        svg.binding_diagram(
+            title="t",
+            desc="d",
+            names=[svg.DiagramNode("a")],
+            objects=[svg.DiagramNode("b")],
+            edges=edges,
+        )

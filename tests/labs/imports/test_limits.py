@@ -34,8 +34,8 @@ def leftover_directories() -> set[str]:
     return {p for p in os.listdir(tempfile.gettempdir()) if p.startswith("kb-imports-")}
 
 
-def test_a_step_that_sleeps_is_killed_at_the_wall_time_limit_and_reported():
-    before = leftover_directories()
+def test_a_step_that_sleeps_is_killed_at_the_wall_time_limit_and_reported(tmp_path, monkeypatch):
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     scenario = make_scenario(
         fast='print("fast")\n',
         slow='import time\nprint("about to sleep")\ntime.sleep(60)\n',
@@ -47,13 +47,14 @@ def test_a_step_that_sleeps_is_killed_at_the_wall_time_limit_and_reported():
     assert result.failure == result.error
     assert [step.step for step in result.steps] == ["import fast"]  # finished steps still report
     assert result.steps[0].output == "fast\n"
-    assert leftover_directories() == before  # the temporary files went with the process
+    assert leftover_directories() == set()  # the temporary files went with the process
 
 
-def test_runs_leave_no_temporary_directory_behind():
-    before = leftover_directories()
+def test_runs_leave_no_temporary_directory_behind(tmp_path, monkeypatch):
+    # A private temp root: other test processes create their own sandboxes meanwhile.
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     run("pycache")
-    assert leftover_directories() == before
+    assert leftover_directories() == set()
 
 
 def test_printed_output_is_capped_and_the_cut_is_reported():
