@@ -29,7 +29,15 @@ from datetime import UTC, datetime
 import numpy as np
 
 from labs.rng import limits
-from labs.rng.generators import MT19937, MT_N, Generator, Lcg, make_generator, mt_untemper_array
+from labs.rng.generators import (
+    MT19937,
+    MT_N,
+    Generator,
+    Lcg,
+    LcgParams,
+    make_generator,
+    mt_untemper_array,
+)
 
 # --------------------------------------------------------------------------------------------
 # Results and their bilingual steps
@@ -730,13 +738,16 @@ def _game_params(seed: int) -> tuple[int, int, int]:
     return a, c, rng.getrandbits(32)
 
 
-def _game_outputs(seed: int, count: int) -> list[int]:
+def lcg_game_generator(seed: int) -> Lcg:
+    """The hidden LCG of game ``seed`` as a generator: its outputs continue past what
+    :func:`lcg_game` shows, so a page can compare predictions with the real next outputs."""
     a, c, x = _game_params(seed)
-    outputs = []
-    for _ in range(count):
-        x = (a * x + c) % 2**32
-        outputs.append(x)
-    return outputs
+    return Lcg(x, LcgParams(a=a, c=c, m=2**32), name="lcg")
+
+
+def _game_outputs(seed: int, count: int) -> list[int]:
+    generator = lcg_game_generator(seed)
+    return [generator.next_u32() for _ in range(count)]
 
 
 def lcg_game(seed: int, shown: int = 3) -> LcgGame:

@@ -23,6 +23,12 @@ MAX_OUTPUTS = 1_000_000
 LCG_MIN_MODULUS = 2
 LCG_MAX_MODULUS = 2**32
 
+# One sample for the lab page, /api/labs/rng/sample/ and /api/labs/rng/tests/: drawing 200,000
+# outputs, drawing the charts and running every single test takes about 0.2 s, and the JSON
+# list of values is about 2.3 MB. Bigger samples belong to the battery (streamed over SSE).
+MAX_SAMPLE_OUTPUTS = 200_000
+DEFAULT_SAMPLE_OUTPUTS = 10_000
+
 # Single statistical tests: NIST SP 800-22 asks for n >= 100 bits; the upper bound is
 # 1e6 outputs of 32 bits (per-bit-position tests look at every bit of every output).
 MIN_TEST_BITS = 100
@@ -52,9 +58,12 @@ TIME_SEED_MAX = 253_402_300_799  # Unix seconds of 9999-12-31 23:59:59 UTC, the 
 MAX_TRUNCATED_HIDDEN_BITS = 20  # brute force over 2**hidden low bits, vectorised
 MAX_TRUNCATED_MODULUS_BITS = 64
 
-# The "predict the next number" game.
+# The "predict the next number" game: 3-20 outputs for the LCG attacks, or exactly 624 (one
+# Mersenne Twister state) for the MT19937 clone.
 GAME_MIN_SHOWN = 3
 GAME_MAX_SHOWN = 20
+GAME_MT_SHOWN = 624
+GAME_PREDICTIONS = 10
 
 
 def check_int(name: str, value: object, low: int, high: int) -> int:

@@ -447,3 +447,52 @@ def run_battery(
             result = event
     assert result is not None
     return result
+
+
+# --------------------------------------------------------------------------------------------
+# Every single test on one sample of outputs (the lab page's table and the JSON API)
+
+
+@dataclass(frozen=True)
+class SampleTests:
+    results: tuple[TestResult, ...]
+    skipped: tuple[tuple[str, str], ...]  # (test name, reason)
+
+
+def run_sample_tests(
+    outputs: object, width: int, *, bit: int | None = None, alpha: float = 0.01
+) -> SampleTests:
+    """Each single test once on ``outputs`` (``width``-bit values, most significant bit first),
+    plus monobit and runs on bit ``bit`` of every output when it is given.
+
+    One p-value per test: the battery, not this table, judges a generator (a good one gives
+    p < alpha in a fraction alpha of samples). Tests that need more data are skipped with the
+    reason.
+    """
+    values = as_outputs(outputs, width)
+    alpha = limits.check_alpha(alpha)
+    if bit is not None:
+        bit = limits.check_int("bit", bit, 0, width - 1)
+    bits = outputs_to_bits(values, width)
+    results = [monobit(bits, alpha), block_frequency(bits, alpha=alpha), runs(bits, alpha)]
+    skipped: list[tuple[str, str]] = []
+    usable = bits.size // 8 * 8
+    if usable // 8 >= MIN_BYTES:
+        results.append(byte_chi_square(np.packbits(bits[:usable]), alpha))
+    else:
+        skipped.append(("byte_chi_square", f"needs at least {8 * MIN_BYTES} bits"))
+    results.append(serial_correlation(values, width, alpha))
+    for dims in limits.LATTICE_DIMS:
+        reason = _lattice_unusable(dims)(bits.size, values.size)
+        if reason is None:
+            results.append(lattice(values, width, dims, alpha=alpha))
+        else:
+            skipped.append((f"lattice_{dims}d", reason.replace(" per sequence", "")))
+    if bit is not None:
+        column = ((values >> np.uint64(bit)) & np.uint64(1)).astype(np.uint8)
+        for test in (monobit, runs):
+            result = test(column, alpha)
+            results.append(
+                TestResult(f"bit_{bit}_{result.name}", result.statistic, result.p_value, alpha)
+            )
+    return SampleTests(tuple(results), tuple(skipped))
