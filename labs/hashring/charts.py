@@ -6,7 +6,7 @@ the generated questions) and returns an SVG string ready to insert into a templa
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from labs import svg
 
@@ -48,8 +48,28 @@ def algorithm_name(algorithm: str, language: str) -> str:
     return ALGORITHM_NAMES["zh-hans" if _zh(language) else "en"][algorithm]
 
 
-def ring_svg(picture: RingPicture, language: str, chart_id: str | None = None) -> str:
+# Above this many points a tick is a pixel wide: a tooltip on it cannot be reached, and the
+# tooltips would be a third of the picture's bytes (a 10 x 160 ring is ~300 KB with them).
+TICK_LABEL_LIMIT = 400
+
+
+def ring_svg(
+    picture: RingPicture,
+    language: str,
+    chart_id: str | None = None,
+    colours: Mapping[str, int] | None = None,
+) -> str:
+    """The ring, its sampled keys and the moved ones circled.
+
+    ``colours`` maps node names to colour slots so a node keeps its colour from one picture
+    to the next (the live room, where nodes come and go); by default a node's colour is its
+    position in ``picture.all_nodes``. Points get a tooltip only on rings of at most
+    :data:`TICK_LABEL_LIMIT` points.
+    """
     zh = _zh(language)
+    slot = {name: i for i, name in enumerate(picture.all_nodes)}
+    if colours is not None:
+        slot.update((name, colours[name]) for name in picture.all_nodes if name in colours)
     nodes, sample, vnodes = len(picture.nodes_before), len(picture.keys), picture.vnodes
     moved = picture.moved_in_sample
     if zh:
@@ -82,28 +102,28 @@ def ring_svg(picture: RingPicture, language: str, chart_id: str | None = None) -
             if picture.change != "none"
             else "."
         )
+    tick_labels = len(picture.points) <= TICK_LABEL_LIMIT
     ticks = [
         svg.RingTick(
             angle=p.angle,
-            css_class=svg.series_class(p.node_index) + (" removed" if p.state == "removed" else ""),
-            label=f"{p.node} #{p.vnode} ({p.angle:.1f}°)",
+            css_class=svg.series_class(slot[p.node]) + (" removed" if p.state == "removed" else ""),
+            label=f"{p.node} #{p.vnode} ({p.angle:.1f}°)" if tick_labels else "",
             emphasis=p.state != "kept",
             owns_arc=p.state != "removed",
         )
         for p in picture.points
     ]
-    index_of = {name: i for i, name in enumerate(picture.all_nodes)}
     dots = [
         svg.RingDot(
             angle=k.angle,
-            css_class=svg.series_class(index_of[k.after]),
+            css_class=svg.series_class(slot[k.after]),
             label=f"{k.key}: {k.before} → {k.after}" if k.moved else f"{k.key}: {k.after}",
             moved=k.moved,
         )
         for k in picture.keys
     ]
     shown = picture.all_nodes[: svg.SERIES_COUNT]
-    legend = [svg.LegendEntry(name, svg.series_class(i)) for i, name in enumerate(shown)]
+    legend = [svg.LegendEntry(name, svg.series_class(slot[name])) for name in shown]
     if picture.change != "none":
         legend.append(
             svg.LegendEntry("换了节点的键" if zh else "key that moved", "moved", shape="ring")

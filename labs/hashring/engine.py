@@ -41,13 +41,14 @@ from .limits import (
     DEFAULTS,
     HASH_NAMES,
     LIMITS,
+    LIVE,
     Algorithm,
     HashName,
     ParameterError,
     check_params,
 )
 from .params import LabParams, build_assigner, default_node_names, next_node_name
-from .picture import RingPicture, RingPoint, SampledKey, ring_picture
+from .picture import RingPicture, RingPoint, SampledKey, assigner_picture, ring_picture
 from .stats import (
     ChangeReport,
     Flow,
@@ -62,6 +63,7 @@ __all__ = [
     "DEFAULTS",
     "HASH_NAMES",
     "LIMITS",
+    "LIVE",
     "SPREAD_KEYS",
     "SPREAD_VNODE_COUNTS",
     "Algorithm",
@@ -84,6 +86,7 @@ __all__ = [
     "SpreadPoint",
     "add_node",
     "analyse_change",
+    "assigner_picture",
     "assign",
     "build_assigner",
     "check_params",

@@ -53,6 +53,11 @@ class KeySet:
     def is_numbered(self) -> bool:
         return self._keys is None
 
+    @property
+    def prefix(self) -> str:
+        """The prefix of a numbered set (``""`` for a set built from explicit keys)."""
+        return self._prefix
+
     def __len__(self) -> int:
         return self._count
 

@@ -25,10 +25,16 @@ class HashringLimits:
     max_nodes: int = 100
     min_keys: int = 1
     # Bulk paths are vectorised (ring, modulo, jump, maglev) or a tight loop (bounded):
-    # 1e6 keys stay well under a second even with md5, which is hashed key by key.
+    # 1e6 keys with mmh3 keep a whole lab page (change, ring, spread, comparison) near a
+    # second of CPU. md5, hashed key by key, has its own lower bound below.
     max_keys: int = 1_000_000
     # Rendezvous scores every (key, node) pair: 1e5 keys x 100 nodes = 1e7 scores.
     max_keys_rendezvous: int = 100_000
+    # MD5 runs key by key in Python (~0.6 s per million keys, next to 0.05 s for mmh3), and
+    # a lab page also draws the ring, the spread curve and the comparison: measured with
+    # bench/bench_hashring_page.py, 250,000 md5 keys cost the heaviest page about the same
+    # second of CPU as 1e6 mmh3 keys.
+    max_keys_md5: int = 250_000
     # The comparison runs every algorithm (rendezvous included) twice on the same keys.
     max_keys_compare: int = 100_000
     min_vnodes: int = 1
@@ -47,9 +53,14 @@ class HashringLimits:
     # Maglev's lookup table: a prime much larger than the node count (Envoy's default).
     maglev_table_size: int = 65537
     max_node_name_length: int = 40
+    # A key looked up one at a time through the JSON API.
+    max_lookup_key_length: int = 256
 
-    def max_keys_for(self, algorithm: Algorithm) -> int:
-        return self.max_keys_rendezvous if algorithm == "rendezvous" else self.max_keys
+    def max_keys_for(self, algorithm: Algorithm, hash_name: HashName = "mmh3") -> int:
+        limit = self.max_keys_rendezvous if algorithm == "rendezvous" else self.max_keys
+        if hash_name == "md5":
+            limit = min(limit, self.max_keys_md5)
+        return limit
 
     def ring_drawable(self, nodes: int, vnodes: int) -> bool:
         return nodes * vnodes <= self.max_drawn_points
@@ -67,8 +78,34 @@ class HashringDefaults:
     sample_keys: int = 200
 
 
+@dataclass(frozen=True)
+class LiveRoomLimits:
+    """The shared ring of the live room: small, so every change redraws in milliseconds."""
+
+    # Twelve chart colours: every node in a room keeps a colour of its own.
+    max_nodes: int = 12
+    initial_nodes: int = 5
+    # Few points keep each node's arcs visible, and the picture small: a WebSocket message
+    # must stay under daphne's --websocket-max-message-size (64 KB in the Makefile), and the
+    # largest room's ring (13 nodes x 10 points, 200 keys, 24-character names) is ~45 KB.
+    vnodes: int = 10
+    keys: int = 10_000
+    max_message_bytes_out: int = 60_000
+    max_node_name_length: int = 24
+    # A change message is a few dozen bytes; anything longer is refused unread.
+    max_message_chars: int = 1024
+    # Per room, across every viewer and process; and per connection, against a stuck key.
+    changes_per_minute: int = 30
+    min_seconds_between_changes: float = 0.5
+    room_name_pattern: str = r"[a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?"
+    # A room nobody touches for a day starts again from the initial nodes.
+    idle_seconds: int = 24 * 3600
+    log_entries: int = 12
+
+
 LIMITS = HashringLimits()
 DEFAULTS = HashringDefaults()
+LIVE = LiveRoomLimits()
 
 
 class ParameterError(ValueError):
@@ -126,7 +163,7 @@ def check_params(
     if hash_name not in HASH_NAMES:
         raise ParameterError("hash_name", f"one of {', '.join(HASH_NAMES)}, got {hash_name!r}")
     _check_int("nodes", nodes, LIMITS.min_nodes, LIMITS.max_nodes)
-    key_bound = LIMITS.max_keys_for(algorithm)  # type: ignore[arg-type]
+    key_bound = LIMITS.max_keys_for(algorithm, hash_name)  # type: ignore[arg-type]
     if max_keys is not None:
         key_bound = min(key_bound, max_keys)
     _check_int("keys", keys, LIMITS.min_keys, key_bound)

@@ -75,17 +75,33 @@ def ring_picture(
     Raises :class:`ParameterError` when the ring has more than ``LIMITS.max_drawn_points``
     points (check first with ``LIMITS.ring_drawable``) or the algorithm has no ring.
     """
+    if params.algorithm not in ("ring", "bounded"):
+        raise ParameterError("algorithm", "only the ring and bounded loads have a ring to draw")
+    return assigner_picture(params.assigner(), params.key_set(), change, node, sample_size)
+
+
+def assigner_picture(
+    before: HashRing | BoundedLoadRing,
+    key_set: KeySet,
+    change: PictureChange = "none",
+    node: str | None = None,
+    sample_size: int = DEFAULTS.sample_keys,
+) -> RingPicture:
+    """:func:`ring_picture` for a ring built by hand, e.g. over nodes with chosen names.
+
+    The live room names its nodes after its visitors' choices, so it cannot describe its
+    ring with :class:`LabParams` (whose nodes are always ``node-0`` .. ``node-(n-1)``).
+    """
     if change not in ("none", "add", "remove"):
         raise ParameterError("change", f"one of none, add, remove, got {change!r}")
-    if params.algorithm not in ("ring", "bounded"):
+    if not isinstance(before, HashRing | BoundedLoadRing):
         raise ParameterError("algorithm", "only the ring and bounded loads have a ring to draw")
     if not 1 <= sample_size <= LIMITS.max_sample_keys:
         raise ParameterError("sample_size", f"between 1 and {LIMITS.max_sample_keys}")
-    if not LIMITS.ring_drawable(params.nodes + (change == "add"), params.vnodes):
+    if not LIMITS.ring_drawable(len(before.nodes) + (change == "add"), before.vnodes):
         raise ParameterError(
             "vnodes", f"a drawn ring has at most {LIMITS.max_drawn_points} points in all"
         )
-    before = params.assigner()
     after = _changed(before, change, node)
     changed_node = _changed_node(before, after)
     all_nodes = after.nodes if change == "add" else before.nodes
@@ -105,9 +121,8 @@ def ring_picture(
         ]
     points.sort(key=lambda p: (p.position, p.node_index))
 
-    key_set = params.key_set()
     indices = key_set.sample_indices(sample_size)
-    positions = key_set.hashes32(params.hash_name)[indices]
+    positions = key_set.hashes32(before.hash_name)[indices]
     owners_before = _owners(before, key_set, indices)
     owners_after = owners_before if after is before else _owners(after, key_set, indices)
     keys = [
@@ -125,9 +140,9 @@ def ring_picture(
     ]
     keys.sort(key=lambda k: (k.position, k.key))
     return RingPicture(
-        algorithm=params.algorithm,
-        hash_name=params.hash_name,
-        vnodes=params.vnodes,
+        algorithm=before.algorithm,
+        hash_name=before.hash_name,
+        vnodes=before.vnodes,
         change=change,
         changed_node=changed_node,
         nodes_before=before.nodes,
