@@ -35,7 +35,12 @@ def wrk(url: str, headers: dict[str, str] | None = None, script: str | None = No
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
     p99 = re.search(r"99%\s+([\d.]+\w+)", output).group(1)
     non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
-    return {"rps": rps, "p99": p99, "errors": int(non_2xx.group(1)) if non_2xx else 0, "raw": output}
+    return {
+        "rps": rps,
+        "p99": p99,
+        "errors": int(non_2xx.group(1)) if non_2xx else 0,
+        "raw": output,
+    }
 
 
 def share_of_304(url: str, etag: str, requests: int = 200) -> float:
@@ -88,7 +93,9 @@ def main() -> None:
         stop_live_site(site)
     ratio = article["rps"] / health["rps"]
     print(f"healthz            {health['rps']:8.0f} req/s   p99 {health['p99']}")
-    print(f"article page       {article['rps']:8.0f} req/s   p99 {article['p99']}   ratio {ratio:.2f}x healthz")
+    print(
+        f"article page       {article['rps']:8.0f} req/s   p99 {article['p99']}   ratio {ratio:.2f}x healthz"
+    )
     print(f"conditional (ETag) {conditional['rps']:8.0f} req/s   304 share {share:.1%}")
     print(f"render pipeline    {render_cost():8.2f} ms per 15 KB article")
     print(f"(wrk: 2 threads, {CONNECTIONS} connections, {DURATION}; one daphne process, SQLite)")
