@@ -45,7 +45,9 @@ def lab_api(scope: str, rate: str = "120/m"):
             except ValueError as exc:
                 return json_error(str(exc))
 
-        limited = ratelimit(f"api:{scope}", rate, json=True, methods=("GET", "POST", "HEAD"))(wrapper)
+        limited = ratelimit(f"api:{scope}", rate, json=True, methods=("GET", "POST", "HEAD"))(
+            wrapper
+        )
         return csrf_exempt(limited)
 
     return decorator

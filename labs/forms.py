@@ -15,7 +15,9 @@ class LabForm(forms.Form):
     @classmethod
     def from_query(cls, query: QueryDict | dict) -> LabForm:
         data = {
-            name: field.initial for name, field in cls.base_fields.items() if field.initial is not None
+            name: field.initial
+            for name, field in cls.base_fields.items()
+            if field.initial is not None
         }
         for name in cls.base_fields:
             if name in query:

@@ -55,17 +55,23 @@ def test_the_revision_page_shows_a_readable_diff(admin_client, make_article):
     article.body = "第一行\n改写的第二行\n"
     article.save()
     old = article.revisions.last()
-    html = admin_client.get(f"/admin/articles/article/{article.pk}/revisions/?revision={old.pk}").content.decode()
+    html = admin_client.get(
+        f"/admin/articles/article/{article.pk}/revisions/?revision={old.pk}"
+    ).content.decode()
     assert '<span class="diff-removed">-第二行</span>' in html
     assert '<span class="diff-added">+改写的第二行</span>' in html
 
 
-def test_restoring_a_revision_brings_back_its_text_and_writes_a_revision(admin_client, make_article):
+def test_restoring_a_revision_brings_back_its_text_and_writes_a_revision(
+    admin_client, make_article
+):
     article = make_article(body="original")
     article.body = "rewritten"
     article.save()
     first = article.revisions.last()
-    response = admin_client.post(f"/admin/articles/article/{article.pk}/revisions/{first.pk}/restore/")
+    response = admin_client.post(
+        f"/admin/articles/article/{article.pk}/revisions/{first.pk}/restore/"
+    )
     assert response.status_code == 302
     article.refresh_from_db()
     assert article.body == "original"
@@ -76,7 +82,9 @@ def test_restoring_a_revision_brings_back_its_text_and_writes_a_revision(admin_c
 def test_restore_needs_a_post(admin_client, make_article):
     article = make_article()
     revision = article.revisions.first()
-    response = admin_client.get(f"/admin/articles/article/{article.pk}/revisions/{revision.pk}/restore/")
+    response = admin_client.get(
+        f"/admin/articles/article/{article.pk}/revisions/{revision.pk}/restore/"
+    )
     assert response.status_code == 405
 
 
@@ -93,5 +101,7 @@ def test_publish_and_unpublish_actions(admin_client, make_article):
 
 def test_the_article_list_filters_by_topic_language_and_status(admin_client, make_article):
     make_article()
-    html = admin_client.get("/admin/articles/article/?language__exact=zh-hans&status__exact=published").content.decode()
+    html = admin_client.get(
+        "/admin/articles/article/?language__exact=zh-hans&status__exact=published"
+    ).content.decode()
     assert "一致性哈希" in html

@@ -5,18 +5,30 @@ from hypothesis import strategies as st
 from articles import search
 from articles.models import Article
 
-BODY_ZH = "## 哈希环 {#ring}\n\n一致性哈希把节点放到哈希环上。随机数生成器另说。`sys.modules` 是缓存。"
-BODY_EN = "## Events {#events}\n\nThe browser sends `Last-Event-ID` when it reconnects; `mmh3` is fast."
+BODY_ZH = (
+    "## 哈希环 {#ring}\n\n一致性哈希把节点放到哈希环上。随机数生成器另说。`sys.modules` 是缓存。"
+)
+BODY_EN = (
+    "## Events {#events}\n\nThe browser sends `Last-Event-ID` when it reconnects; `mmh3` is fast."
+)
 
 
 @pytest.fixture
 def corpus(make_article):
     make_article(language="zh-hans", body=BODY_ZH)
     make_article(language="en", title="Streaming", body=BODY_EN)
-    make_article(language="en", slug="draft", title="Secret draft", body="一致性 mmh3", status=Article.Status.DRAFT)
+    make_article(
+        language="en",
+        slug="draft",
+        title="Secret draft",
+        body="一致性 mmh3",
+        status=Article.Status.DRAFT,
+    )
 
 
-@pytest.mark.parametrize("term", ["一致性", "哈希环", "随机数", "sys.modules", "Last-Event-ID", "mmh3"])
+@pytest.mark.parametrize(
+    "term", ["一致性", "哈希环", "随机数", "sys.modules", "Last-Event-ID", "mmh3"]
+)
 def test_search_finds_chinese_substrings_and_identifiers(corpus, term):
     hits = search.search(search.parse_query(term))
     assert hits, term
@@ -70,14 +82,18 @@ def test_huge_queries_are_cut_and_marked():
     assert query.truncated and len(query.text) == search.MAX_QUERY_CHARS
 
 
-@pytest.mark.parametrize("raw", ["", "!!!", "x" * 10_240, '"unbalanced', "NEAR(a b)", "a OR b", "*", "哈希 AND"])
+@pytest.mark.parametrize(
+    "raw", ["", "!!!", "x" * 10_240, '"unbalanced', "NEAR(a b)", "a OR b", "*", "哈希 AND"]
+)
 def test_the_search_page_answers_200_to_empty_and_absurd_queries(client, corpus, raw):
     response = client.get("/zh-hans/search/", {"q": raw})
     assert response.status_code == 200
 
 
 @given(st.text(max_size=60))
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 def test_no_query_makes_search_fail(corpus, raw):
     search.search(search.parse_query(raw))
 
