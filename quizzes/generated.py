@@ -8,6 +8,7 @@ response can store its seed and the review page can rebuild exactly what the lea
 
 from __future__ import annotations
 
+import functools
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -73,3 +74,10 @@ def names() -> list[str]:
 
 def generate(name: str, seed: int, language: str) -> GeneratedQuestion:
     return get(name)(random.Random(seed), language)
+
+
+@functools.lru_cache(maxsize=4096)
+def generate_cached(name: str, seed: int, language: str) -> GeneratedQuestion:
+    """:func:`generate`, remembered. Generators are pure, and one instance is built several
+    times (the question page, the grading, the review); some run a lab engine to measure."""
+    return generate(name, seed, language)
