@@ -40,9 +40,12 @@ dev: $(VENV)/.installed-dev
 	KB_DEBUG=1 $(PY) manage.py loadcontent
 	KB_DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
 
-## test: the whole suite (browser tests use Debian's /usr/bin/chromium when present)
+## test: the whole suite (browser tests use Debian's /usr/bin/chromium when present).
+## Browser tests run in their own pytest process: Playwright's sync API keeps an event loop
+## alive in the worker, which would break the asyncio tests that came after it.
 test: $(VENV)/.installed-dev
-	$(PY) -m pytest -q -n 2 --dist loadgroup
+	$(PY) -m pytest -q -n 2 -m "not browser"
+	$(PY) -m pytest -q -n 2 --dist loadfile -m browser
 
 test-fast: $(VENV)/.installed-dev
 	$(PY) -m pytest -q -x -m "not browser and not slow"

@@ -9,9 +9,9 @@ from __future__ import annotations
 import html
 import math
 import re
+import threading
 import unicodedata
 from dataclasses import dataclass
-from html.parser import HTMLParser
 
 import markdown
 import nh3
@@ -54,23 +54,14 @@ class Rendered:
     reading_minutes: int
 
 
-class _TextExtractor(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-
-    def handle_data(self, data: str) -> None:
-        self.parts.append(data)
-
-    def handle_starttag(self, tag: str, attrs) -> None:
-        if tag in {"p", "li", "h1", "h2", "h3", "h4", "pre", "td", "th", "br", "div"}:
-            self.parts.append(" ")
+BLOCK_TAG = re.compile(r"<(?:p|li|h[1-6]|pre|td|th|br|div|tr|dt|dd)\b[^>]*>", re.I)
+ANY_TAG = re.compile(r"<[^>]*>")
 
 
 def visible_text(fragment: str) -> str:
-    parser = _TextExtractor()
-    parser.feed(fragment)
-    return re.sub(r"\s+", " ", "".join(parser.parts)).strip()
+    """The text a reader sees in sanitised HTML (nh3 output: well-formed, no scripts)."""
+    spaced = BLOCK_TAG.sub(" ", fragment)
+    return re.sub(r"\s+", " ", html.unescape(ANY_TAG.sub("", spaced))).strip()
 
 
 def slugify_heading(value: str, separator: str = "-") -> str:
@@ -84,7 +75,20 @@ def slugify_heading(value: str, separator: str = "-") -> str:
     return re.sub(rf"[\s{re.escape(separator)}_]+", separator, value).strip(separator) or "section"
 
 
+_local = threading.local()
+
+
 def _markdown() -> markdown.Markdown:
+    """One parser per thread, reset between documents: building one costs more than a render."""
+    md = getattr(_local, "md", None)
+    if md is None:
+        md = _local.md = _new_markdown()
+    else:
+        md.reset()
+    return md
+
+
+def _new_markdown() -> markdown.Markdown:
     return markdown.Markdown(
         extensions=[
             "fenced_code",
