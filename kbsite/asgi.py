@@ -1,5 +1,6 @@
 """ASGI entry point: Django for HTTP, Channels consumers for /sse/ and /ws/."""
 
+import gc
 import os
 
 from django.core.asgi import get_asgi_application
@@ -28,3 +29,9 @@ application = ProtocolTypeRouter(
         ),
     }
 )
+
+# Everything imported so far lives as long as the process: move it out of the garbage
+# collector's view, so full collections stay short. Measured on 3,000 open SSE streams
+# (bench/bench_streaming.py): the event-lag tail falls about fourfold.
+gc.collect()
+gc.freeze()

@@ -83,15 +83,45 @@ SSE_MAX_STREAMS_PER_CLIENT = 6
 # Event ids are the event's sequence number; anything larger than this is not an id we issued.
 SSE_LAST_EVENT_ID_MAX = 1_000_000
 SSE_LAST_EVENT_ID_MAX_DIGITS = 7
+# The per-client cap is counted through the cache (shared by every daphne process when Redis is
+# configured) as one leased key per open stream. A stream renews its lease every third of this
+# period; a process that crashes leaves its keys behind only until the lease runs out.
+SSE_CLIENT_SLOT_LEASE_S = 60
+# Opening a stream costs a few cache operations; this bounds how fast one client may churn them.
+SSE_CONNECTS_PER_MINUTE = 120
+# The "drop connection" demo names a stream with a random token the page makes up.
+SSE_STREAM_TOKEN_RE = re.compile(r"[0-9a-f]{16,64}", re.ASCII)
+
+# --- Broadcast ------------------------------------------------------------------------------
+# One message reaches every subscriber, so it is short and each client may send only a few.
+BROADCAST_MESSAGE_MAX_CHARS = 280
+BROADCAST_PER_MINUTE = 10
+# Daphne writes whatever the application sends without back-pressure, so a subscriber that never
+# reads would otherwise buffer every broadcast for the stream's lifetime. A broadcast stream ends
+# after this many events (EventSource reconnects), which bounds that buffer to about 100 KB.
+BROADCAST_MAX_EVENTS_PER_STREAM = 100
 
 # --- WebSocket chat room ------------------------------------------------------------------------
 # 64 KiB is far more than a chat line needs and keeps one JSON parse well under a millisecond;
 # daphne's own default (--websocket-max-message-size) is 1 MiB, so the consumer checks this.
 WS_MAX_MESSAGE_BYTES = 65_536
 CHAT_MESSAGE_MAX_CHARS = 1000
-# A learner typing fast sends a few messages a second; a script sending more is cut off (1008).
+# A learner typing fast sends a few messages a second; a script sending more is cut off (4008).
 WS_MAX_MESSAGES_PER_10_S = 20
 WS_ROOM_HISTORY = 50
+# Application close codes must be 1000 or 3000-4999: daphne (autobahn) refuses 1008/1009 from the
+# application and sends 1011 instead. The lab mirrors the RFC codes in the private range.
+WS_CLOSE_RATE_LIMITED = 4008
+WS_CLOSE_TOO_BIG = 4009
+WS_CLOSE_LIFETIME = 4000
+# The echo socket has no per-message cap (the benchmark sends thousands a second), but it cannot
+# be used to make the server buffer without bound for a client that sends and never reads: it
+# echoes at most this many bytes per 10 s, and every socket closes after WS_MAX_LIFETIME_S.
+WS_ECHO_MAX_BYTES_PER_10_S = 1024 * 1024
+WS_MAX_LIFETIME_S = 1800
+# What one socket may be sent over its life (echoes, room messages, broadcasts). Daphne has no
+# back-pressure, so a peer that stops reading leaves this much at most buffered for it (4008).
+WS_MAX_BYTES_SENT_PER_SOCKET = 16 * 1024 * 1024
 # Channels group names allow ASCII letters, digits, '-', '_' and '.', under 100 characters;
 # rooms are a subset so "streaming.chat.<room>" is always a valid group name.
 ROOM_NAME_MAX_CHARS = 32
@@ -114,3 +144,5 @@ FILE_READ_CHUNK_BYTES = 8192
 WIRE_TIMEOUT_S = 12.0
 WIRE_MAX_BYTES = 256 * 1024
 WIRE_MAX_HEADER_BYTES = 16 * 1024
+# Each recording holds a socket for up to WIRE_TIMEOUT_S; a process runs at most this many at once.
+WIRE_MAX_CONCURRENT = 8

@@ -59,6 +59,66 @@
     });
   }
 
+  // A box that scrolls (a long code line, a wide table, a full log) must take keyboard focus,
+  // or keyboard users cannot scroll it (WCAG 2.1.1). Only boxes that overflow right now get a
+  // tab stop; the check runs again when the layout can change (htmx swaps, resizes).
+  var SCROLL_BOXES = "pre, .table-scroll, .diagram-scroll, .log, .prose table";
+
+  function scrolls(box) {
+    var style = getComputedStyle(box);
+    var sideways = /auto|scroll/.test(style.overflowX) && box.scrollWidth > box.clientWidth + 1;
+    var down = /auto|scroll/.test(style.overflowY) && box.scrollHeight > box.clientHeight + 1;
+    return sideways || down;
+  }
+
+  function hasFocusableContent(box) {
+    return !!box.querySelector("a[href], button, input, select, textarea, summary, [tabindex]");
+  }
+
+  function updateScrollFocus() {
+    document.querySelectorAll(SCROLL_BOXES).forEach(function (box) {
+      var marked = box.hasAttribute("data-scroll-focus");
+      if (scrolls(box) && !hasFocusableContent(box)) {
+        if (!marked && !box.hasAttribute("tabindex")) {
+          box.setAttribute("tabindex", "0");
+          box.setAttribute("data-scroll-focus", "");
+        }
+      } else if (marked) {
+        box.removeAttribute("tabindex");
+        box.removeAttribute("data-scroll-focus");
+      }
+    });
+  }
+
+  var scrollFocusTimer = null;
+  function scheduleScrollFocus() {
+    clearTimeout(scrollFocusTimer);
+    scrollFocusTimer = setTimeout(updateScrollFocus, 150);
+  }
+
+  // When an htmx swap removes the focused element (a link or a button without an id, which
+  // htmx cannot find again), focus would fall back to <body> and a keyboard user would start
+  // over at the top of the page. Put it on the swapped region instead, where Tab continues.
+  var focusWasSwappedAway = false;
+
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var focused = document.activeElement;
+    var target = event.detail.target;
+    focusWasSwappedAway = !!(target && focused && focused !== document.body && target.contains(focused));
+  });
+
+  document.addEventListener("htmx:afterSettle", function (event) {
+    if (!focusWasSwappedAway) return;
+    focusWasSwappedAway = false;
+    var focused = document.activeElement;
+    var target = event.detail.target;
+    if (focused && focused !== document.body) return; // htmx or the page's script placed it
+    if (target && !target.isConnected && target.id) target = document.getElementById(target.id); // outerHTML
+    if (!target || !target.isConnected) return;
+    if (!target.hasAttribute("tabindex")) target.setAttribute("tabindex", "-1");
+    target.focus({ preventScroll: true });
+  });
+
   function init(root) {
     initCopyButtons(root);
   }
@@ -78,6 +138,10 @@
     initThemeToggle(document);
     initSearchPopover();
     init(document);
+    updateScrollFocus();
   });
   document.addEventListener("htmx:load", function (event) { init(event.target); });
+  document.addEventListener("htmx:afterSettle", scheduleScrollFocus);
+  window.addEventListener("load", updateScrollFocus); // images and fonts can change widths
+  window.addEventListener("resize", scheduleScrollFocus);
 })();
