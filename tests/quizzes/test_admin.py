@@ -54,7 +54,9 @@ def test_the_admin_lists_question_statistics(staff_client, answered):
 
 def test_the_quiz_admin_shows_questions_inline_with_their_statistics(staff_client, answered):
     quiz, question, tempting = answered
-    page = staff_client.get(f"/admin/quizzes/quiz/{quiz.pk}/change/").content.decode()
+    page = staff_client.get(
+        f"/admin/quizzes/quiz/{quiz.pk}/change/", HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
     assert question.key in page
     assert "facility" in page and "40%" in page and f"{tempting.text} (2×)" in page
 
