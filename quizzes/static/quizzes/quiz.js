@@ -30,7 +30,8 @@
     if (focus) {
       if (!focus.hasAttribute("tabindex")) focus.setAttribute("tabindex", "-1");
       focus.focus({ preventScroll: true });
-      root.scrollIntoView({ block: "start", behavior: "smooth" });
+      var still = window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+      root.scrollIntoView({ block: "start", behavior: still ? "auto" : "smooth" });
     }
   });
 })();
