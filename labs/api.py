@@ -10,6 +10,7 @@ import json
 from functools import wraps
 
 from django.http import JsonResponse
+from django.utils import translation
 from django.views.decorators.csrf import csrf_exempt
 
 from kbsite.ratelimit import ratelimit
@@ -35,15 +36,19 @@ def read_json(request) -> dict:
 
 
 def lab_api(scope: str, rate: str = "120/m"):
-    """Decorate a lab API view: rate limited per client, CSRF-exempt, engine ValueErrors → 400."""
+    """Decorate a lab API view: rate limited per client, CSRF-exempt, engine ValueErrors → 400.
+
+    Answers are in English whatever the Accept-Language: an API answers everyone the same.
+    """
 
     def decorator(view):
         @wraps(view)
         def wrapper(request, *args, **kwargs):
-            try:
-                return view(request, *args, **kwargs)
-            except ValueError as exc:
-                return json_error(str(exc))
+            with translation.override("en"):
+                try:
+                    return view(request, *args, **kwargs)
+                except ValueError as exc:
+                    return json_error(str(exc))
 
         limited = ratelimit(f"api:{scope}", rate, json=True, methods=("GET", "POST", "HEAD"))(
             wrapper

@@ -5,10 +5,7 @@ Messages are English whatever the Accept-Language: an API answers the same to ev
 
 from __future__ import annotations
 
-from functools import wraps
-
 from django.http import JsonResponse
-from django.utils import translation
 from django.views.decorators.http import require_GET
 
 from labs.api import json_error, lab_api
@@ -20,15 +17,6 @@ from .runs import VNODE_ALGORITHMS
 
 # Modulo hashing between 100 and 101 nodes has 10,100 (from, to) pairs: list the largest.
 MAX_FLOWS = 50
-
-
-def in_english(view):
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        with translation.override("en"):
-            return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def load_document(stats: LoadStats) -> dict:
@@ -43,7 +31,6 @@ def load_document(stats: LoadStats) -> dict:
 
 @require_GET
 @lab_api("hashring", "60/m")
-@in_english
 def run(request):
     form = HashringForm.from_query(request.GET)
     if not form.is_valid():
@@ -86,7 +73,6 @@ def run(request):
 
 @require_GET
 @lab_api("hashring-lookup", "600/m")
-@in_english
 def lookup(request):
     form = LookupForm.from_query(request.GET)
     if not form.is_valid():

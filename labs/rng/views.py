@@ -8,11 +8,8 @@ cookie or session and changes nothing on the server, so a forged request gains n
 
 from __future__ import annotations
 
-from functools import wraps
-
 from django.http import JsonResponse
 from django.shortcuts import render
-from django.utils import translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -156,18 +153,8 @@ def time_seed(request):
 # Its messages are English whatever the Accept-Language: an API answers the same to everyone.
 
 
-def in_english(view):
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        with translation.override("en"):
-            return view(request, *args, **kwargs)
-
-    return wrapper
-
-
 @require_GET
 @lab_api("rng-sample", "60/m")
-@in_english
 def api_sample(request):
     form = SampleForm.from_query(request.GET)
     if not form.is_valid():
@@ -178,7 +165,6 @@ def api_sample(request):
 
 @require_GET
 @lab_api("rng-tests", "60/m")
-@in_english
 def api_tests(request):
     form = SampleForm.from_query(request.GET)
     if not form.is_valid():
@@ -193,7 +179,6 @@ def api_tests(request):
 
 @require_POST
 @lab_api("rng-predict", "60/m")
-@in_english
 def api_predict(request):
     form = PredictForm.from_query(read_json(request))
     if not form.is_valid():
@@ -216,7 +201,6 @@ def api_predict(request):
 
 @require_POST
 @lab_api("rng-crack-seed", "20/m")
-@in_english
 def api_crack_seed(request):
     form = TimeSeedForm.from_query(read_json(request))
     if not form.is_valid():
