@@ -73,7 +73,7 @@ def next_step(instances: list[Instance], attempt: Attempt | None) -> Step:
 
 
 def end_of_today(now: datetime | None = None) -> datetime:
-    return scheduling.end_of_day(now or timezone.now(), timezone.get_current_timezone())
+    return scheduling.queue_cutoff(now or timezone.now(), timezone.get_current_timezone())
 
 
 def review_states(learner: Learner | None, language: str):

@@ -104,8 +104,18 @@ def retrievability(memory: Memory, *, now: datetime) -> float:
     return float(SCHEDULER.get_card_retrievability(card, current_datetime=_utc(now)))
 
 
+# A question missed at 23:55 comes back ten minutes later, after midnight: it still belongs in
+# the queue the learner is working through now, so "today" always reaches this far ahead.
+LEARN_AHEAD = timedelta(hours=1)
+
+
 def end_of_day(now: datetime, zone: tzinfo) -> datetime:
-    """The first instant of tomorrow in ``zone``: "due today" means due before it."""
+    """The first instant of tomorrow in ``zone``."""
     local = now.astimezone(zone)
     tomorrow = local.date() + timedelta(days=1)
     return datetime.combine(tomorrow, time.min, tzinfo=zone)
+
+
+def queue_cutoff(now: datetime, zone: tzinfo) -> datetime:
+    """ "Due today" means due before this: the end of the local day, or an hour ahead if later."""
+    return max(end_of_day(now, zone), now + LEARN_AHEAD)

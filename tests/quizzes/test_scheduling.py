@@ -81,3 +81,13 @@ def test_end_of_day_is_local_midnight():
 def test_naive_datetimes_are_refused():
     with pytest.raises(ValueError):
         review(None, points=1, now=datetime(2026, 3, 2, 9, 0))
+
+
+def test_a_question_missed_just_before_midnight_stays_in_todays_queue():
+    from quizzes.scheduling import queue_cutoff
+
+    just_before_midnight = datetime(2026, 3, 2, 23, 55, tzinfo=SHANGHAI)
+    missed = review(None, points=0.0, now=just_before_midnight)
+    assert missed.due < queue_cutoff(just_before_midnight, SHANGHAI)
+    known = review(None, points=1.0, now=just_before_midnight)
+    assert known.due >= queue_cutoff(just_before_midnight, SHANGHAI)
