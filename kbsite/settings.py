@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import time
 import warnings
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -102,11 +103,20 @@ def secret_key_from_env(debug: bool) -> str:
         )
     # Local runs: generate once and keep it in an untracked file, so sessions survive restarts.
     key_file = BASE_DIR / ".secret_key"
-    if key_file.exists():
-        return key_file.read_text().strip()
+    try:
+        # O_EXCL: when several processes start at once (test workers, daphne), one writes and
+        # the rest read that same key, so signatures made in one verify in the others.
+        descriptor = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        for _ in range(50):  # the writer may not have finished its single write yet
+            key = key_file.read_text().strip()
+            if key:
+                return key
+            time.sleep(0.01)
+        raise ImproperlyConfigured(f"{key_file} is empty: delete it or set KB_SECRET_KEY") from None
     key = secrets.token_urlsafe(50)
-    key_file.write_text(key)
-    key_file.chmod(0o600)
+    with os.fdopen(descriptor, "w") as handle:
+        handle.write(key)
     return key
 
 
