@@ -3,7 +3,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from articles import search
 from articles.models import Article
@@ -32,14 +32,14 @@ def _article_changed(request, slug):
     return article.updated_at
 
 
-@require_GET
+@require_safe
 @cacheable_page(_index_changed)
 def index(request):
     articles = Article.objects.published().in_language(get_language()).for_listing()
     return render(request, "articles/index.html", {"articles": articles, "nav": "articles"})
 
 
-@require_GET
+@require_safe
 @cacheable_page(_article_changed)
 def detail(request, slug):
     article = _article_or_404(request, slug)
@@ -65,7 +65,7 @@ def detail(request, slug):
     return private_no_store(response) if context["is_preview"] else response
 
 
-@require_GET
+@require_safe
 def search_view(request):
     query = search.parse_query(request.GET.get("q", ""))
     hits = search.search(query)

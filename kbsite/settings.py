@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import sys
 import time
 import warnings
 from pathlib import Path
@@ -239,7 +240,8 @@ STORAGES = {
         # plain names before that (tests, `make dev`), served by WhiteNoise's finders.
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
-            if not DEBUG and (STATIC_ROOT / "staticfiles.json").exists()
+            if not DEBUG
+            and ((STATIC_ROOT / "staticfiles.json").exists() or "collectstatic" in sys.argv)
             else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
     },

@@ -7,18 +7,18 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from kbsite.topics import topic_cards
 
 
-@require_GET
+@require_safe
 def home(request):
     return render(request, "kbsite/home.html", {"cards": topic_cards(get_language())})
 
 
 @never_cache
-@require_GET
+@require_safe
 def healthz(request):
     try:
         with connection.cursor() as cursor:

@@ -15,7 +15,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from kbsite.caching import cacheable_page
 from kbsite.ratelimit import ratelimit
@@ -71,7 +71,7 @@ def _index_changed(request):
     return quizzes.aggregate(newest=Max("updated_at"))["newest"]
 
 
-@require_GET
+@require_safe
 @cacheable_page(_index_changed)
 def index(request):
     quizzes = Quiz.objects.published().in_language(get_language()).select_related("topic")
@@ -80,7 +80,7 @@ def index(request):
 
 
 @never_cache
-@require_GET
+@require_safe
 def detail(request, slug):
     """The whole quiz on one page: one form, works without JavaScript."""
     quiz = _quiz_or_404(slug)
@@ -118,7 +118,7 @@ def submit(request, slug):
 
 
 @never_cache
-@require_GET
+@require_safe
 def step(request, slug):
     """One question at a time: the next unanswered question of the open attempt."""
     quiz = _quiz_or_404(slug)
@@ -169,7 +169,7 @@ def answer(request, slug):
 
 
 @never_cache
-@require_GET
+@require_safe
 def results(request, slug, key):
     quiz = _quiz_or_404(slug)
     learner = current_learner(request)
@@ -212,7 +212,7 @@ def _question_param(request) -> int | None:
 
 
 @never_cache
-@require_GET
+@require_safe
 def practice(request):
     """Today's review queue (FSRS), the mistakes notebook and progress per topic."""
     learner = current_learner(request)

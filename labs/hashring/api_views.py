@@ -6,7 +6,7 @@ Messages are English whatever the Accept-Language: an API answers the same to ev
 from __future__ import annotations
 
 from django.http import JsonResponse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from labs.api import json_error, lab_api
 
@@ -29,7 +29,7 @@ def load_document(stats: LoadStats) -> dict:
     }
 
 
-@require_GET
+@require_safe
 @lab_api("hashring", "60/m")
 def run(request):
     form = HashringForm.from_query(request.GET)
@@ -71,7 +71,7 @@ def run(request):
     return JsonResponse(document)
 
 
-@require_GET
+@require_safe
 @lab_api("hashring-lookup", "600/m")
 def lookup(request):
     form = LookupForm.from_query(request.GET)

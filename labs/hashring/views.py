@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.cache import patch_cache_control
 from django.utils.translation import get_language
 from django.views.decorators.gzip import gzip_page
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from kbsite.ratelimit import ratelimit
@@ -47,7 +47,7 @@ def public_when_anonymous(max_age: int):
     return decorator
 
 
-@require_GET
+@require_safe
 @ratelimit("lab:hashring", PAGE_RATE, methods=("GET",))
 @gzip_page  # a 10-node, 160-vnode ring is ~300 KB of SVG, ~15% of that compressed
 @vary_on_headers("HX-Request", "HX-History-Restore-Request")
@@ -65,7 +65,7 @@ def index(request):
     return render(request, template, context)
 
 
-@require_GET
+@require_safe
 def live_join(request):
     """The room picker (a GET form): on to the named room, or back with the reason."""
     form = LiveRoomForm(request.GET)
@@ -75,7 +75,7 @@ def live_join(request):
     return render(request, "labs/hashring/live_join.html", context, status=400)
 
 
-@require_GET
+@require_safe
 def live_room(request, room: str):
     if not live.valid_room(room):
         raise Http404

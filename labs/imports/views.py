@@ -20,7 +20,7 @@ from django.utils import translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from articles.markdown import render as render_markdown
 from articles.markdown import render_inline
@@ -58,7 +58,7 @@ def busy_message() -> str:
     ) % {"count": LIMITS.max_concurrent_runs}
 
 
-@require_GET
+@require_safe
 def index(request):
     editing = "edit" in request.GET
     form = (EditForm if editing else RunForm).from_query(request.GET)
@@ -82,7 +82,7 @@ def index(request):
     return finish(request, response)
 
 
-@require_GET
+@require_safe
 def steps(request):
     """The step editor after one click (up, down, remove, add): the htmx partial."""
     form = EditForm.from_query(request.GET)
@@ -185,7 +185,7 @@ def api_run(request):
     return JsonResponse(run_json(result), status=422 if result.failure else 200)
 
 
-@require_GET
+@require_safe
 @lab_api("imports-scenarios")
 def api_scenarios(request):
     with translation.override("en"):

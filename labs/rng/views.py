@@ -12,7 +12,7 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from labs.api import json_error, lab_api, read_json
 from labs.rng import attacks, limits, panels, stats
@@ -61,7 +61,7 @@ def panel_response(request, partial: str, status: int, caching: str, **panel: di
     return finish(request, response, caching)
 
 
-@require_GET
+@require_safe
 def index(request):
     form = SampleForm.from_query(request.GET)
     status = 200 if form.is_valid() else 400
@@ -69,7 +69,7 @@ def index(request):
     return finish(request, render(request, template, panels.page_context(form), status=status))
 
 
-@require_GET
+@require_safe
 def battery(request):
     """With htmx: the element that opens the SSE stream. Without JavaScript: the whole battery
     at once (it is bounded by limits.MAX_BATTERY_BITS, well under a second)."""
@@ -89,7 +89,7 @@ def battery(request):
     )
 
 
-@require_GET
+@require_safe
 def round_start(request):
     form = RoundForm.from_query(request.GET)
     panel: dict = {"start": form}
@@ -100,7 +100,7 @@ def round_start(request):
     return panel_response(request, "labs/rng/partials/predict.html", status, NO_STORE, round=panel)
 
 
-@require_GET
+@require_safe
 def round_reveal(request):
     form = GuessForm.from_query(request.GET)
     ticket = None if "round" in form.errors else form.cleaned_data.get("round")
@@ -136,7 +136,7 @@ def mt_clone(request):
     return panel_response(request, "labs/rng/partials/mt_clone.html", status, NO_STORE, mt=panel)
 
 
-@require_GET
+@require_safe
 def time_seed(request):
     form = TimeSeedForm.from_query(request.GET)
     panel: dict = {"form": form}
@@ -153,7 +153,7 @@ def time_seed(request):
 # Its messages are English whatever the Accept-Language: an API answers the same to everyone.
 
 
-@require_GET
+@require_safe
 @lab_api("rng-sample", "60/m")
 def api_sample(request):
     form = SampleForm.from_query(request.GET)
@@ -163,7 +163,7 @@ def api_sample(request):
     return JsonResponse({"values": values.tolist()})
 
 
-@require_GET
+@require_safe
 @lab_api("rng-tests", "60/m")
 def api_tests(request):
     form = SampleForm.from_query(request.GET)

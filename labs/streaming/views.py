@@ -16,7 +16,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from kbsite.ratelimit import Rate, client_address, hit, too_many
@@ -42,7 +42,7 @@ BROADCAST_RATE = Rate(BROADCAST_PER_MINUTE, 60)
 _wire_in_flight = 0  # recordings running in this process (one event loop: no lock needed)
 
 
-@require_GET
+@require_safe
 @vary_on_headers("HX-Request")
 @cache_control(private=True)  # the page embeds a CSRF token (the broadcast form)
 def index(request):
@@ -54,14 +54,14 @@ def index(request):
     return render(request, template, page.context(request, range_form=range_form), status=status)
 
 
-@require_GET
+@require_safe
 @lab_api("streaming-chunked", "60/m")
 def chunked(request):
     """N text lines from an async iterator; daphne frames them (no Transfer-Encoding set here)."""
     return _chunked_response(request, frame_it_yourself=False)
 
 
-@require_GET
+@require_safe
 @lab_api("streaming-chunked", "60/m")
 def chunked_wrong(request):
     """THE MISTAKE, on purpose: the app writes len\\r\\ndata\\r\\n and sets Transfer-Encoding."""
@@ -107,7 +107,7 @@ def sample(request, name):
     return response
 
 
-@require_GET
+@require_safe
 @async_lab_api("streaming-wire", "30/m")
 async def wire(request):
     """Record one of the lab's own endpoints over a loopback socket; return the bytes as JSON."""

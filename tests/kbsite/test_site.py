@@ -143,3 +143,12 @@ def test_no_template_carries_inline_script_style_or_event_handlers():
 
 def test_the_compiled_translations_are_committed():
     assert (ROOT / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.mo").exists()
+
+
+@pytest.mark.parametrize("path", ["/zh-hans/", "/en/articles/", "/zh-hans/labs/"])
+@pytest.mark.django_db
+def test_head_requests_answer_like_get_without_a_body(client, path):
+    response = client.head(path)
+    assert response.status_code == 200
+    assert "default-src 'none'" in response["Content-Security-Policy"]
+    assert response.content == b""
