@@ -27,12 +27,14 @@ def test_the_chunked_panel_shows_lines_arriving_and_the_wire_view(live_site, pag
     open_lab(page, live_site)
     panel = page.locator("#chunked")
     panel.locator("#chunked-chunks").fill("4")
-    panel.locator("#chunked-interval_ms").fill("150")
+    panel.locator("#chunked-interval_ms").fill("400")
     panel.locator("[data-start]").click()
     page.wait_for_selector("#chunked[data-state=done]", timeout=15_000)
     reads = panel.locator("[data-chunked-log] li")
-    assert reads.count() == 4  # one read per line: each arrived on its own
+    # Lines arrive in several reads (a busy machine may merge two into one read, never all).
+    assert reads.count() >= 2
     assert "chunk 1 of 4" in reads.nth(0).inner_text()
+    assert "chunk 4 of 4" in panel.locator("[data-chunked-log]").inner_text()
     wire = panel.locator("[data-wire-output='chunked']")
     assert "Transfer-Encoding: chunked" in wire.inner_text()
     assert wire.locator(".chunk-list li").count() == 4
