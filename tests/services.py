@@ -6,9 +6,14 @@ import os
 import socket
 
 from tests.conftest import require_or_skip
+from tests.redis_isolation import with_database, worker_index
 
 POSTGRES_URL = os.environ.get("KB_TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres")
-REDIS_URL = os.environ.get("KB_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+# Servers started by a test get databases 8-15, one per xdist worker, apart from the test
+# processes' own (tests/redis_isolation.py), so concurrent tests never share rooms or counters.
+REDIS_URL = with_database(
+    os.environ.get("KB_TEST_REDIS_URL", "redis://127.0.0.1:6379/0"), 8 + worker_index() % 8
+)
 
 
 def port_open(host: str, port: int) -> bool:
