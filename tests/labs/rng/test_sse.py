@@ -7,63 +7,32 @@ import re
 import time
 
 import pytest
-from channels.testing import ApplicationCommunicator
 
 from kbsite.asgi import application
 from labs.rng import consumers, stats
 from labs.rng.generators import make_generator
-from labs.streaming.sse import parse_event_stream
+from tests.sse_client import SSEStream
 
 PATH = "/sse/labs/rng/battery/"
 
 
-class Stream:
-    """One request to the battery stream through the site's ASGI router, read message by message."""
+class Stream(SSEStream):
+    """One request to the battery stream through the site's ASGI router."""
 
     def __init__(self, query: str, client: str = "10.0.0.1"):
-        scope = {
-            "type": "http",
-            "http_version": "1.1",
-            "method": "GET",
-            "path": PATH,
-            "query_string": query.encode(),
-            "headers": [],
-            "client": (client, 50000),
-            "server": ("127.0.0.1", 8000),
-        }
-        self.communicator = ApplicationCommunicator(application, scope)
-        self.body = b""
-        self.ended = False
+        super().__init__(application, PATH, query, client=client)
 
     async def start(self, timeout=3):
-        await self.communicator.send_input({"type": "http.request", "body": b""})
-        start = await self.communicator.receive_output(timeout)
-        assert start["type"] == "http.response.start"
-        self.status = start["status"]
-        self.headers = {k.decode().lower(): v.decode() for k, v in start.get("headers", [])}
-        return self
+        return await super().start(timeout)
 
     async def read(self, timeout=3):
-        message = await self.communicator.receive_output(timeout)
-        assert message["type"] == "http.response.body"
-        self.body += message["body"]
-        self.ended = not message.get("more_body", False)
-
-    async def read_to_end(self, timeout=3):
-        while not self.ended:
-            await self.read(timeout)
-
-    async def read_until(self, marker: bytes, timeout=3):
-        while marker not in self.body and not self.ended:
-            await self.read(timeout)
+        return await super().read(timeout)
 
     async def disconnect(self):
-        await self.communicator.send_input({"type": "http.disconnect"})
-        # Returns once the consumer has finished: it saw the client leave and stopped.
-        await self.communicator.wait(timeout=5)
+        await super().disconnect(within=5)
 
     def events(self):
-        return parse_event_stream(self.body).events
+        return super().events().events
 
 
 class SlowBattery:

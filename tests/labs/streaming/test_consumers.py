@@ -5,7 +5,7 @@ import json
 
 import pytest
 from channels.layers import InMemoryChannelLayer, channel_layers
-from channels.testing import ApplicationCommunicator, WebsocketCommunicator
+from channels.testing import WebsocketCommunicator
 from django.core.exceptions import ImproperlyConfigured
 from django.test import override_settings
 
@@ -21,7 +21,7 @@ from labs.streaming.consumers import (
 )
 from labs.streaming.limits import WS_MAX_MESSAGE_BYTES, WS_MAX_MESSAGES_PER_10_S
 from labs.streaming.slots import acquire_slot, held_slots, max_streams_per_client, release_slot
-from labs.streaming.sse import parse_event_stream
+from tests.sse_client import SSEStream
 
 TOKEN = "0123456789abcdef0123456789abcdef"
 
@@ -37,59 +37,11 @@ def fresh_channel_layer():
         channel_layers.set("default", old)
 
 
-class Stream:
-    """An SSE request to a consumer, read message by message."""
+class Stream(SSEStream):
+    """An SSE request to one consumer, read message by message."""
 
     def __init__(self, consumer, query="", headers=(), client="10.0.0.1", method="GET"):
-        scope = {
-            "type": "http",
-            "http_version": "1.1",
-            "method": method,
-            "path": "/sse/labs/streaming/",
-            "query_string": query.encode(),
-            "headers": [(k.encode(), v.encode()) for k, v in headers],
-            "client": (client, 50000),
-            "server": ("127.0.0.1", 8000),
-        }
-        self.communicator = ApplicationCommunicator(consumer.as_asgi(), scope)
-        self.body = b""
-        self.ended = False
-
-    async def start(self, timeout=2):
-        await self.communicator.send_input({"type": "http.request", "body": b""})
-        start = await self.communicator.receive_output(timeout)
-        assert start["type"] == "http.response.start"
-        self.status = start["status"]
-        self.headers = {k.decode().lower(): v.decode() for k, v in start.get("headers", [])}
-        return self
-
-    async def read(self, timeout=2):
-        message = await self.communicator.receive_output(timeout)
-        assert message["type"] == "http.response.body"
-        self.body += message["body"]
-        if not message.get("more_body", False):
-            self.ended = True
-        return message["body"]
-
-    async def read_to_end(self, timeout=2):
-        while not self.ended:
-            await self.read(timeout)
-        return self.body
-
-    async def read_until(self, marker: bytes, timeout=2):
-        while marker not in self.body and not self.ended:
-            await self.read(timeout)
-        return self.body
-
-    async def disconnect(self):
-        await self.communicator.send_input({"type": "http.disconnect"})
-        # communicator.wait() cancels a consumer that overruns without saying so: check first.
-        done, _ = await asyncio.wait([self.communicator.future], timeout=1)
-        assert done, "the consumer kept running for a second after http.disconnect"
-        await self.communicator.wait()
-
-    def events(self):
-        return parse_event_stream(self.body)
+        super().__init__(consumer.as_asgi(), "/sse/labs/streaming/", query, headers, client, method)
 
 
 @pytest.mark.asyncio
