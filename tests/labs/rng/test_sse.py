@@ -29,7 +29,9 @@ class Stream(SSEStream):
         return await super().read(timeout)
 
     async def disconnect(self):
-        await super().disconnect(within=5)
+        # Generous: the battery slices run on the default thread pool, which a loaded CI
+        # machine can keep busy; the cancel latency itself is measured in bench/bench_rng_web.py.
+        await super().disconnect(within=15)
 
     def events(self):
         return super().events().events
