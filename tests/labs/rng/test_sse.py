@@ -29,9 +29,11 @@ class Stream(SSEStream):
         return await super().read(timeout)
 
     async def disconnect(self):
-        # Generous: the battery slices run on the default thread pool, which a loaded CI
-        # machine can keep busy; the cancel latency itself is measured in bench/bench_rng_web.py.
-        await super().disconnect(within=15)
+        # The battery stops at once (the tests below check it); the ASGI task itself may linger
+        # a few seconds on Redis while channels_redis cleans up its cancelled receive, so wait
+        # for it rather than asserting how fast it ends.
+        await self.communicator.send_input({"type": "http.disconnect"})
+        await self.communicator.wait(timeout=5)
 
     def events(self):
         return super().events().events
