@@ -27,7 +27,7 @@ import keyword
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from labs.imports.limits import LIMITS
 
@@ -44,19 +44,7 @@ StepKind = Literal[
     "restart",
     "script",
 ]
-STEP_KINDS: tuple[StepKind, ...] = (
-    "import",
-    "from",
-    "from-star",
-    "reload",
-    "del-module",
-    "assign",
-    "print",
-    "expr",
-    "switch",
-    "restart",
-    "script",
-)
+STEP_KINDS: tuple[StepKind, ...] = get_args(StepKind)  # one list: the type is the source
 
 # `import sys` and `import importlib` work in every scenario: the special forms
 # `del sys.modules[...]` and `importlib.reload(...)` need them bound, exactly as in Python.
